@@ -462,9 +462,9 @@ def test_the_tables_page_says_how_a_year_s_total_is_given_when_no_year_is_publis
     folder = tmp_path / "pub"
     view = folder_with_gap(folder, last="2014-09", gap=("2014-09", "2014-10"), leave=("2014-07",))
     assert pages.periods(view, "financial_year") == []
-    said = ("No financial year is published as a whole yet: a financial year's total is given once each of its "
-            "months is published. The financial year 2014/15 is not complete: its months published so far are April, "
-            "May, June, August and September 2014.")
+    said = ("No financial year has been published in full yet. A year's total will be shown when all of its "
+            "months have been published. The financial year 2014/15 is not complete: its months published so far "
+            "are April, May, June, August and September 2014.")
     assert financial_years_note(pages.tables_page(view)) == said
     at = public(monkeypatch, folder, "public_pages/tables.py")
     assert not at.exception, at.exception

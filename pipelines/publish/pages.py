@@ -1216,14 +1216,14 @@ def later_years_note(view: SnapshotView, year: str) -> str:
 def no_whole_year_note(view: SnapshotView) -> str:
     """What the Tables page says in place of its Financial years table when no financial year is published as a whole,
     only months of one or more: that a year's total is given once each of its months is published, then which months
-    of each year are published, naming only those: "No financial year is published as a whole yet: a financial
-    year's total is given once each of its months is published. The financial year 2014/15 is not complete: its
+    of each year are published, naming only those: "No financial year has been published in full yet. A year's
+    total will be shown when all of its months have been published. The financial year 2014/15 is not complete: its
     months published so far run from April 2014 to June 2014." "" when no month is published."""
     said = years_months_said(view, "")
     if not said:
         return ""
-    return " ".join(["No financial year is published as a whole yet: a financial year's total is given once each of "
-                     "its months is published.", *said])
+    return " ".join(["No financial year has been published in full yet. A year's total will be shown when all of "
+                     "its months have been published.", *said])
 
 
 def years_months_said(view: SnapshotView, after: str) -> list[str]:
