@@ -2262,7 +2262,8 @@ def meetings_show(ctx, meeting_id, db):
     or that one is awaited, and {holders} decision), the answers given and decisions taken at it on questions put at
     earlier meetings, the decisions on its themes, and its actions, with the numbers "pccdash release" takes to
     approve a question, answer or decision for publication. Of a meeting still to come, also what its briefing pack
-    carries to it: the questions from earlier meetings not yet settled, and the actions agreed earlier due by it.
+    carries to it: the questions from earlier meetings not yet settled, the decisions due to be looked at again by
+    it, and the actions agreed earlier due by it.
 
     \b
     Example:
@@ -2272,6 +2273,7 @@ def meetings_show(ctx, meeting_id, db):
     from .accountability import DECISIONS, carried_forward, figures_line, get_meeting, moves, question_figures
     from .accountability import actions as loop_actions
     from .accountability import decisions as loop_decisions
+    from .accountability import meetings as loop_meetings
     from .accountability import questions as loop_questions
     from .flags import day_words
     from .warehouse import connect_read_only
@@ -2279,8 +2281,9 @@ def meetings_show(ctx, meeting_id, db):
     with connect_read_only(db or ctx.obj["db"]) as con:
         meeting = get_meeting(con, meeting_id)
         asked = loop_questions(con, meeting.meeting_id)
+        every = loop_questions(con)
         # put at an earlier meeting and answered or decided on at this one: its record lists them too
-        answered_here = [q for q in loop_questions(con) if q.meeting.meeting_id != meeting.meeting_id
+        answered_here = [q for q in every if q.meeting.meeting_id != meeting.meeting_id
                          and any(x.meeting_id == meeting.meeting_id for x in (*q.answers, *q.decisions))]
         themes = [d for d in loop_decisions(con, meeting.meeting_id) if d.question_id is None]
         agreed = loop_actions(con, meeting.meeting_id)
@@ -2288,6 +2291,7 @@ def meetings_show(ctx, meeting_id, db):
         # a meeting to come: what its pack carries to it from earlier meetings, to prepare with
         coming = not meeting.cancel and meeting.held_on >= settings.today()
         loop = carried_forward(con, meeting.held_on, meeting=meeting) if coming else None
+        held_at = {m.meeting_id: m for m in loop_meetings(con)} if loop is not None and loop.follow_ups else {}
         try:  # the figures as they stand, to say one revised since its question was put
             from .figures import plan_figures
             from .plan import PlanAnalytics
@@ -2331,7 +2335,8 @@ def meetings_show(ctx, meeting_id, db):
             [f"decision {q.decision.decision_id}"] if q.decision else [])
         click.echo(f'     For "pccdash release": {", ".join(numbers)}.')
     if loop is not None:
-        _carried_to_meeting(loop, meeting, today)
+        carried = _carried_to_meeting(loop, meeting, today)
+        _looked_at_again_by_meeting(loop, {q.question_id: q for q in every}, held_at, carried, today)
     if answered_here:
         answered = [any(a.meeting_id == meeting.meeting_id for a in q.answers) for q in answered_here]
         did = "Answered" if all(answered) else "Decided on" if not any(answered) else "Answered or decided on"
@@ -2368,20 +2373,46 @@ def meetings_show(ctx, meeting_id, db):
         _due_by_meeting(loop, meeting, today)
 
 
-def _carried_to_meeting(loop, meeting, today) -> None:
+def _carried_to_meeting(loop, meeting, today) -> set[int]:
     """The questions put at earlier meetings and not yet settled that a meeting to come opens with
-    (`carried_forward`, as its pack lists them), each with where it stands."""
+    (`carried_forward`, as its pack lists them), each with where it stands; returns their numbers."""
     carried = [cq.question for cq in (*loop.asked_last_time, *loop.answered_last_time, *loop.still_open)
                if not cq.question.settled]
     click.echo("")
     if not carried:
         click.echo("No question from an earlier meeting is still open to be carried to it.")
-        return
+        return set()
     click.echo(f"Carried to it from earlier meetings, not yet settled ({len(carried)})")
     for q in carried:
         click.echo(_wrapped(q.body, f"  {q.question_id}. ", "     "))
         click.echo(_wrapped(f"Asked at the {q.meeting.label}. Where it stands: {q.where(as_of=today)}", "     ",
                             "     "))
+    return {q.question_id for q in carried}
+
+
+def _looked_at_again_by_meeting(loop, asked: dict, held_at: dict, carried: set[int], today) -> None:
+    """The Commissioner's decisions due to be looked at again by a meeting to come, and not decided on again since
+    (`carried_forward`'s follow-ups, as its pack lists them), each with what it was on, when it was taken and why: a
+    question listed just above among those carried is named by its number, another is quoted whole."""
+    from .accountability import DECISIONS
+    from .flags import day_words
+
+    click.echo("")
+    if not loop.follow_ups:
+        click.echo("No decision is due to be looked at again by it.")
+        return
+    click.echo(f"Decisions due to be looked at again by it ({len(loop.follow_ups)})")
+    for d in loop.follow_ups:
+        q = asked.get(d.question_id) if d.question_id is not None else None
+        on = (f"Theme: {d.theme}" if d.question_id is None else f"Question {d.question_id} (above)"
+              if d.question_id in carried else f"Question {d.question_id}: {q.body}" if q is not None else
+              f"Question {d.question_id}")
+        click.echo(_wrapped(on, f"  Decision {d.decision_id}. ", "     "))
+        taken = held_at.get(d.meeting_id)
+        at = f" at the {taken.label}" if taken is not None else ""
+        late = " (overdue)" if d.follow_up < today else ""
+        click.echo(_wrapped(f"{DECISIONS[d.decision]}{at}, by {d.decided_by}: {d.rationale.strip().rstrip('.')}. To be "
+                            f"looked at again by {day_words(d.follow_up)}{late}.", "     ", "     "))
 
 
 def _due_by_meeting(loop, meeting, today) -> None:

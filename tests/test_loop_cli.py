@@ -684,6 +684,53 @@ def test_meetings_show_of_a_meeting_to_come_gives_what_its_pack_carries_to_it(wh
     assert "Carried to it" not in shown_held and "due by it" not in shown_held
 
 
+def test_meetings_show_of_a_meeting_to_come_gives_the_decisions_due_to_be_looked_at_again_by_it(wh, run_cli):
+    """Regression: "pccdash meetings show" of a Board not yet held listed the questions carried to it and the actions
+    due by it, but not the Commissioner's decisions due to be looked at again by it, which its pack lists under
+    "Decisions due to be looked at again" and the Board takes up."""
+    from pipelines.briefing.loop_section import since_last_meeting
+
+    with warehouse.connect(wh, create=False) as con:
+        held = acc.add_meeting(con, PCC, held_on="2026-10-29")
+        to_come = acc.add_meeting(con, PCC, held_on="2026-12-17")
+        waiting = acc.ask(con, PCC, held.meeting_id, "Why did charges fall in Rotherham?")
+        settled = acc.ask(con, PCC, held.meeting_id, "How many hubs are open?")
+        acc.record_answer(con, PCC, settled, body="Four.", answered_by="ACC Jones", answered_on="2026-10-29",
+                          meeting_id=held.meeting_id)
+        on_settled = acc.decide(con, PCC, meeting_id=held.meeting_id, question_id=settled, decision="partly_assured",
+                                rationale="Four hubs; a fifth is planned", evidence=[("answer", "ACC Jones")],
+                                follow_up="2026-12-17")
+        on_waiting = acc.decide(con, PCC, meeting_id=held.meeting_id, question_id=waiting,
+                                decision="awaiting_evidence", rationale="The review's findings are needed.",
+                                evidence=[], follow_up="2026-11-30")
+        on_theme = acc.decide(con, PCC, meeting_id=held.meeting_id, theme="Victim support", decision="partly_assured",
+                              rationale="Progress shown.", evidence=[("figures", "The charts")],
+                              follow_up="2027-03-31")
+        pack = since_last_meeting(con, dt.date(2026, 12, 17))
+    env = {"PCCDASH_TODAY": "2026-12-05"}
+    out = _run_ok(run_cli, "meetings", "show", str(to_come.meeting_id), "--db", wh, env=env)
+    assert (f"Decisions due to be looked at again by it (2)\n  Decision {on_settled}. Question {settled}: How many "
+            "hubs are open?\n     Partly assured at the Public Accountability Board, 29 October 2026, by "
+            "pcc@example.org: Four\n     hubs; a fifth is planned. To be looked at again by 17 December 2026.\n"
+            f"  Decision {on_waiting}. Question {waiting} (above)\n     Awaiting evidence at the Public "
+            "Accountability Board, 29 October 2026, by pcc@example.org: The\n     review's findings are needed. To "
+            "be looked at again by 30 November 2026 (overdue).\n") in out
+    assert f"Decision {on_theme}." not in out.split("Decisions due to be looked at again")[1]  # due after it
+    assert out.index("Carried to it") < out.index("Decisions due to be looked at again")
+    # the pack for that meeting lists the same decisions to be looked at again
+    due = next(t for t in pack.tables if t.heading == "Decisions due to be looked at again")
+    assert [r[1] for r in due.rows] == ["Partly assured", "Awaiting evidence"]
+    # a meeting held keeps its record as it was; one to come with none due says so
+    assert "looked at again by it" not in _run_ok(run_cli, "meetings", "show", str(held.meeting_id), "--db", wh,
+                                                  env=env)
+    with warehouse.connect(wh, create=False) as con:
+        later = acc.add_meeting(con, PCC, held_on="2027-01-21")
+        acc.decide(con, PCC, meeting_id=held.meeting_id, question_id=settled, decision="assured", rationale="Five.",
+                   evidence=[("answer", "ACC Jones")])
+    out = _run_ok(run_cli, "meetings", "show", str(later.meeting_id), "--db", wh, env=env)
+    assert f"Decisions due to be looked at again by it (1)\n  Decision {on_waiting}." in out
+
+
 def test_meetings_move_past_a_withdrawal_says_to_give_a_day_by_the_withdrawal(wh, run_cli):
     """Regression: a Board refused a move past the withdrawal of a question decided on at it was told "Give another
     day, or put those right first (move first the meeting an action is due by; record the answer as awaited by a
