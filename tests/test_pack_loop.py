@@ -124,12 +124,14 @@ def test_a_question_and_an_action_are_carried_through_the_meetings_until_settled
         assert table(pack, "Still open from earlier meetings") is None, "a settled question is not carried"
         (answered,) = table(pack, "Answered at the last meeting").rows
         assert answered[0].startswith(QUESTION)
-        (decision,) = table(pack, "Decisions since").rows
+        decided = table(pack, "Decisions since")
+        assert decided.heading == ("Decisions since the last meeting (taken at the Public Accountability Board, 15 "
+                                   "October 2015)")
+        (decision,) = decided.rows
         assert decision[:3] == [f'Question {rec["question"]}: "Why did charges fall in Rotherham…" (above)',
                                 "Partly assured", "The fall is explained; the trend needs watching."]
         assert decision[3] == "The force's answer: The force's answer of 15 October; Figures: Charges by month"
-        assert decision[4] == ("At the Public Accountability Board, 15 October 2015, by pcc@example.org; to be looked "
-                               "at again by 21 January 2016.")
+        assert decision[4] == "By pcc@example.org; to be looked at again by 21 January 2016."
         assert rows_naming(pack, ACTION) == {"Actions overdue": [
             [ACTION, "ACC Jones", "Public Accountability Board, 15 October 2015", "Overdue",
              "Public Accountability Board, 20 August 2015"]]}
@@ -204,7 +206,8 @@ def test_a_decision_taken_last_time_and_due_again_by_this_meeting_is_said_once_w
                    rationale="The review's findings are needed.", evidence=[], follow_up="2026-12-17")
         pack = build_pack(con, day("2026-12-17"), "pccdash tests")
         decided = {h: rows for h, rows in rows_naming(pack, "Rotherham case").items() if h.startswith("Decisions")}
-        assert list(decided) == ["Decisions due to be looked at again"] and len(decided[list(decided)[0]]) == 1
+        assert list(decided) == ["Decisions due to be looked at again (taken at the Extraordinary Public "
+                                 "Accountability Board, 29 October 2026)"] and len(decided[list(decided)[0]]) == 1
         since = table(pack, "Decisions since")
         assert not since.rows and "due to be looked at again" in since.none
         assert "decision since" not in pack.loop.counts
@@ -231,7 +234,7 @@ def test_a_decision_looked_at_again_by_a_later_one_is_not_said_overdue(wh, who):
                    rationale="The survey shows it.", evidence=[("feedback", "The survey")])
         acc.add_action(con, who, meeting_id=july.meeting_id, body=ACTION, owner="ACC Jones", due_on="2026-12-31")
         pack = build_pack(con, day("2026-10-01"), "pccdash tests")
-        first, later = table(pack, "Decisions since").rows
+        (first,), (later,) = [t.rows for t in pack.loop.tables if t.heading.startswith("Decisions since")]
         assert "(overdue)" not in first[4]
         assert first[4].endswith("to be looked at again by 16 July 2026 (looked at again at the Public "
                                  "Accountability Board, 16 July 2026).")
@@ -447,6 +450,54 @@ def test_a_decision_on_a_question_printed_above_names_it_briefly_in_the_pdf_and_
         assert named in cells and settled in cells
         assert sum(c.startswith(asked[:60]) for c in cells) == 1, "the question is printed once"
     assert not repeated_sentences(pdf) and not cell_overflows(pdf)
+
+
+def test_the_meeting_decisions_were_taken_at_is_said_once_in_the_pdf_and_word_packs(wh, who):
+    """Regression: two decisions taken at one Board each said "At the Public Accountability Board, 20 August 2015, by
+    pcc@example.org." in their "Decided" cell, the same sentence twice on the page. The meeting is said once, in the
+    heading of the decisions taken at it; each row says who decided and when it is to be looked at again."""
+    from pipelines.briefing.docx import render_docx
+    from pipelines.briefing.render import render_pdf
+
+    with warehouse.connect(wh) as con:
+        july = acc.add_meeting(con, who, held_on="2015-07-16")
+        august = acc.add_meeting(con, who, held_on="2015-08-20")
+        acc.add_meeting(con, who, held_on="2015-09-17")
+        asked = acc.ask(con, who, august.meeting_id, QUESTION)
+        acc.record_answer(con, who, asked, body="Two cases were re-charged.", answered_by="ACC Jones",
+                          answered_on="2015-08-20", meeting_id=august.meeting_id)
+        acc.decide(con, PCC, meeting_id=august.meeting_id, question_id=asked, decision="partly_assured",
+                   rationale="The fall is explained.", evidence=[("answer", "The force's answer")])
+        acc.decide(con, PCC, meeting_id=august.meeting_id, theme="Victim support", decision="awaiting_evidence",
+                   rationale="The survey is due.", evidence=[], follow_up="2015-11-19")
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+        heading = "Decisions since the last meeting (taken at the Public Accountability Board, 20 August 2015)"
+        decided = table(pack, "Decisions since")
+        assert decided.heading == heading
+        assert [r[4] for r in decided.rows] == ["By pcc@example.org.",
+                                                "By pcc@example.org; to be looked at again by 19 November 2015."]
+        pack.measures = [dataclasses.replace(m, chart=None) for m in pack.measures]  # the loop is what is drawn here
+        pdf = render_pdf(pack)
+        document = docx.Document(io.BytesIO(render_docx(pack)))
+        with pdfplumber.open(io.BytesIO(pdf)) as doc:
+            text = " ".join(" ".join((p.extract_text() or "").split()) for p in doc.pages)
+        words = " ".join([p.text for p in document.paragraphs]
+                         + [c.text for t in document.tables for r in t.rows for c in r.cells])
+        for said in (text, words):
+            assert heading in said and "20 August 2015, by pcc@example.org" not in said
+        assert not repeated_sentences(pdf)
+
+        # decisions taken at two meetings: each meeting heads the decisions taken at it, the earlier first
+        acc.decide(con, PCC, meeting_id=july.meeting_id, theme="Online grooming", decision="assured",
+                   rationale="The unit is staffed.", evidence=[("visit", "The unit")])
+        acc.add_action(con, who, meeting_id=july.meeting_id, body=ACTION, owner="ACC Jones", due_on="2015-12-31")
+        acc.add_meeting(con, who, held_on="2015-10-01", kind="themed", title="Online grooming")
+        pack = build_pack(con, day("2015-10-01"), "pccdash tests")
+        assert [(t.heading, [r[0] for r in t.rows]) for t in pack.loop.tables if t.heading.startswith("Decisions")] == [
+            ("Decisions since the last meeting (taken at the Public Accountability Board, 16 July 2015)",
+             ["Theme: Online grooming"]),
+            ("Decisions since the last meeting (taken at the Public Accountability Board, 20 August 2015)",
+             [QUESTION, "Theme: Victim support"])]
 
 
 def test_the_word_pack_opens_with_the_loop(drawn):

@@ -44,6 +44,8 @@ QUESTION_COLUMNS = ["Question", "Where it stands", "Figures then", "Figures now"
 QUESTION_WIDTHS = [0.32, 0.28, 0.2, 0.2]
 ACTION_COLUMNS = ["Action", "Owner", "Due", "Status", "Agreed at"]
 ACTION_WIDTHS = [0.28, 0.17, 0.19, 0.18, 0.18]
+DECISION_COLUMNS = ["On", "Decision", "Rationale", "Evidence considered", "Decided"]
+DECISION_WIDTHS = [0.24, 0.11, 0.25, 0.22, 0.18]
 
 
 def excerpt(text: str | None, limit: int = EXCERPT) -> str:
@@ -102,7 +104,7 @@ def _figures(cq: CarriedQuestion) -> tuple[str, str]:
 
 def _question_row(cq: CarriedQuestion, as_of: dt.date, held: dict[int, Meeting], *, at: bool) -> list[str]:
     q = cq.question
-    # the meeting's date set off by commas, as a decision's "At the ..., 20 August 2015, by ..." is
+    # the meeting's date set off by commas, as a decisions table's heading "(taken at the ..., 20 August 2015)" is
     asked = f"Asked at the {q.meeting.label}, by {q.asker}" if at else f"Asked by {q.asker}"
     then, now = _figures(cq)
     return [f"{q.body}\n({asked}.)", _stands(q, as_of, held), then, now]
@@ -176,9 +178,8 @@ def _named(q: Question) -> str:
     return f'Question {q.question_id}: "{start}{"" if start == words else "…"}" (above)'
 
 
-def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeting],
-                  as_of: dt.date | None = None, again: dict[int, Meeting] | None = None,
-                  above: set[int] | None = None) -> list[str]:
+def _decision_row(d: Decision, asked: dict[int, Question], as_of: dt.date | None = None,
+                  again: dict[int, Meeting] | None = None, above: set[int] | None = None) -> list[str]:
     """A decision's row; one on a question among `above` (those the section has printed so far) names it briefly,
     one on another quotes it, which adds it to `above` for the rows after."""
     q = asked.get(d.question_id) if d.question_id is not None else None
@@ -192,8 +193,7 @@ def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeti
         on = f"Question {d.question_id}"
     else:
         on = f"Theme: {d.theme}"
-    meeting = held.get(d.meeting_id)
-    who = (f"At the {meeting.label}, by {d.decided_by}" if meeting else f"By {d.decided_by}")
+    who = f"By {d.decided_by}"  # the meeting it was taken at is said once, in its table's heading
     if d.follow_up:
         looked = (again or {}).get(d.decision_id)
         # a question withdrawn since asks nothing more: its decision is not looked at again, nor late
@@ -203,6 +203,22 @@ def _decision_row(d: Decision, asked: dict[int, Question], held: dict[int, Meeti
             f" (not needed: the question was withdrawn on {day_words(q.withdrawal.on_day)})" if withdrawn else
             " (overdue)" if as_of is not None and d.follow_up < as_of else "")
     return [on, DECISIONS[d.decision], excerpt(d.rationale), _evidence(d), who + "."]
+
+
+def _decision_tables(heading: str, decisions: list[Decision], held: dict[int, Meeting], row,
+                     none: str = "") -> list[LoopTable]:
+    """The `decisions` in one table for each meeting they were taken at, earliest first, the meeting said once in its
+    heading ("Decisions since the last meeting (taken at the Public Accountability Board, 20 August 2015)") rather
+    than in every row; `row` makes a decision's row, in the order printed. With no decisions, one table saying
+    `none`."""
+    if not decisions:
+        return [LoopTable(heading, DECISION_COLUMNS, [], DECISION_WIDTHS, none=none)]
+    at: dict[int | None, list[Decision]] = {}
+    for d in decisions:
+        at.setdefault(d.meeting_id if d.meeting_id in held else None, []).append(d)
+    ordered = sorted(at.items(), key=lambda kv: (kv[0] is None, held[kv[0]].held_on if kv[0] is not None else None))
+    return [LoopTable(f"{heading} (taken at the {held[m].label})" if m is not None else heading, DECISION_COLUMNS,
+                      [row(d) for d in taken], DECISION_WIDTHS) for m, taken in ordered]
 
 
 def _actions_said(overdue: int, still_open: int) -> str:
@@ -289,15 +305,11 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
         f"No other assurance decision is recorded since: the {'one' if len(due_again) == 1 else 'ones'} taken since "
         f"and due to be looked at again by this meeting {'is' if len(due_again) == 1 else 'are'} under \"Decisions "
         "due to be looked at again\".")
-    tables.append(LoopTable("Decisions since the last meeting",
-                            ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
-                            [_decision_row(d, asked, held, as_of, again, above) for d in since_only],
-                            [0.24, 0.11, 0.25, 0.22, 0.18], none=none))
+    tables += _decision_tables("Decisions since the last meeting", since_only, held,
+                               lambda d: _decision_row(d, asked, as_of, again, above), none=none)
     if loop.follow_ups:
-        tables.append(LoopTable("Decisions due to be looked at again",
-                                ["On", "Decision", "Rationale", "Evidence considered", "Decided"],
-                                [_decision_row(d, asked, held, as_of, above=above) for d in loop.follow_ups],
-                                [0.24, 0.11, 0.25, 0.22, 0.18]))
+        tables += _decision_tables("Decisions due to be looked at again", loop.follow_ups, held,
+                                   lambda d: _decision_row(d, asked, as_of, above=above))
     if loop.still_open:
         tables.append(LoopTable("Still open from earlier meetings", QUESTION_COLUMNS,
                                 [_question_row(cq, as_of, held, at=True) for cq in loop.still_open], QUESTION_WIDTHS))
