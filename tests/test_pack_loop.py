@@ -452,6 +452,43 @@ def test_a_decision_on_a_question_printed_above_names_it_briefly_in_the_pdf_and_
     assert not repeated_sentences(pdf) and not cell_overflows(pdf)
 
 
+def test_a_question_still_open_comes_before_the_decisions_and_a_decision_on_it_names_it_briefly(wh, who):
+    """Regression: a question from an earlier meeting still open, with a decision taken on it since, was quoted whole
+    in the decision's row and whole again just below, under "Still open from earlier meetings", the same long
+    sentence twice on the page. The questions still open now come before the decisions, with the other questions,
+    and the decision names it by its number and first words, in the PDF and Word packs alike."""
+    from pipelines.briefing.docx import render_docx
+    from pipelines.briefing.render import render_pdf
+
+    still = ("Why did referrals from social care in Doncaster fall by a third in June, and has the force asked the "
+             "council whether its screening changed?")
+    with warehouse.connect(wh) as con:
+        july = acc.add_meeting(con, who, held_on="2015-07-16")
+        august = acc.add_meeting(con, who, held_on="2015-08-20")
+        acc.add_meeting(con, who, held_on="2015-09-17")
+        number = acc.ask(con, who, july.meeting_id, still)
+        acc.ask(con, who, august.meeting_id, QUESTION)
+        acc.decide(con, PCC, meeting_id=august.meeting_id, question_id=number, decision="awaiting_evidence",
+                   rationale="The council's figures are needed.", evidence=[])
+        pack = build_pack(con, day("2015-09-17"), "pccdash tests")
+    headings = [t.heading.split(" (")[0] for t in pack.loop.tables]
+    assert headings[:3] == ["Asked at the last meeting", "Still open from earlier meetings",
+                            "Decisions since the last meeting"]
+    (row,) = table(pack, "Still open from earlier meetings").rows
+    assert row[0].startswith(still) and row[1] == "No answer recorded yet. Decision: Awaiting evidence."
+    named = f'Question {number}: "Why did referrals from social care…" (above)'
+    assert [r[0] for r in table(pack, "Decisions since").rows] == [named]
+
+    pack.measures = [dataclasses.replace(m, chart=None) for m in pack.measures]  # the loop is what is drawn here
+    pdf = render_pdf(pack)
+    document = docx.Document(io.BytesIO(render_docx(pack)))
+    words = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    for cells in (cells_of_pdf(pdf), words):
+        assert named in cells
+        assert sum(still[:60] in c for c in cells) == 1, "the question is printed once"
+    assert not repeated_sentences(pdf) and not cell_overflows(pdf)
+
+
 def test_the_meeting_decisions_were_taken_at_is_said_once_in_the_pdf_and_word_packs(wh, who):
     """Regression: two decisions taken at one Board each said "At the Public Accountability Board, 20 August 2015, by
     pcc@example.org." in their "Decided" cell, the same sentence twice on the page. The meeting is said once, in the

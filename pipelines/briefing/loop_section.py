@@ -1,6 +1,6 @@
 """The "Since the last meeting" section: the accountability loop as a meeting's overview and pack open with it,
 decided once for every format (the page, HTML, PDF, Word): what was asked last time and what came back, the
-decisions, the questions still open from earlier meetings, the actions overdue and open, and those closed since.
+questions still open from earlier meetings, the decisions, the actions overdue and open, and those closed since.
 """
 
 from __future__ import annotations
@@ -300,6 +300,11 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
             tables.append(LoopTable("Answered at the last meeting, asked at earlier ones", QUESTION_COLUMNS,
                                     [_question_row(cq, as_of, held, at=True) for cq in loop.answered_last_time],
                                     QUESTION_WIDTHS))
+    if loop.still_open:
+        # every question before the decisions, each printed whole once: a decision on one names it briefly
+        above |= {cq.question.question_id for cq in loop.still_open}
+        tables.append(LoopTable("Still open from earlier meetings", QUESTION_COLUMNS,
+                                [_question_row(cq, as_of, held, at=True) for cq in loop.still_open], QUESTION_WIDTHS))
     since_only, due_again = _decisions_split(loop)
     none = "No assurance decision is recorded since." if not due_again else (
         f"No other assurance decision is recorded since: the {'one' if len(due_again) == 1 else 'ones'} taken since "
@@ -310,9 +315,6 @@ def loop_section(loop: Loop, asked: dict[int, Question] | None = None,
     if loop.follow_ups:
         tables += _decision_tables("Decisions due to be looked at again", loop.follow_ups, held,
                                    lambda d: _decision_row(d, asked, as_of, above=above))
-    if loop.still_open:
-        tables.append(LoopTable("Still open from earlier meetings", QUESTION_COLUMNS,
-                                [_question_row(cq, as_of, held, at=True) for cq in loop.still_open], QUESTION_WIDTHS))
     since = loop.previous.held_on if loop.previous is not None else None
     tables.append(LoopTable("Actions overdue", ACTION_COLUMNS,
                             [_action_row(a, as_of, since) for a in loop.overdue_actions],
