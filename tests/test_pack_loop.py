@@ -893,3 +893,15 @@ def test_a_long_owners_name_in_the_pdf_pack_wraps_between_words_not_within_one(w
     assert "Detective Superintendent Khan (since 25 August 2015; first owner ACC Jones)" in cells
     assert "DCI Fotheringham-Whittingstall" in cells, "a column widens for a word longer than it"
     assert not cell_overflows(pdf)
+
+
+def test_a_meeting_with_only_decisions_or_a_meeting_called_off_to_carry_has_something_to_carry():
+    """Regression: the loop counted itself empty when what it had to carry was only decisions taken since, or a
+    meeting of its series called off since, and the pack then said there was nothing to carry into the meeting."""
+    from pipelines.accountability.loop import Loop
+
+    day = dt.date(2026, 3, 19)
+    assert Loop(day, None).empty
+    assert not Loop(day, None, decisions=[object()]).empty
+    assert not Loop(day, None, cancelled_since=[object()]).empty
+    assert not Loop(day, None, closed_since=[object()]).empty

@@ -124,7 +124,11 @@ class Loop:
 
     @property
     def empty(self) -> bool:
-        return not (self.previous or self.still_open or self.open_actions or self.overdue_actions or self.follow_ups)
+        """Nothing to carry into the meeting: no previous meeting of its series and not one thing of any list (a
+        decision taken since, or a meeting called off since, is carried as a question or an action is)."""
+        return self.previous is None and not any(
+            (self.asked_last_time, self.still_open, self.answered_last_time, self.decisions, self.open_actions,
+             self.overdue_actions, self.closed_since, self.reopened_since, self.follow_ups, self.cancelled_since))
 
 
 def same_series(a: Meeting, b: Meeting) -> bool:
