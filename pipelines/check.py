@@ -172,19 +172,41 @@ def check_all(warehouse: Path | None = None) -> list[Finding]:
 
 def check_warnings(today: dt.date | None = None) -> list[Finding]:
     """What is correct in the reference files but wants doing, each as a finding (file, line, what to do): the
-    accessibility statement last reviewed more than a year before today (`settings.today()`). A file that cannot be
+    accessibility statement last reviewed more than a year before today (`settings.today()`), and a return calendar
+    whose bank holidays stop before the year the month in progress's return falls due in. A file that cannot be
     read is `check_all`'s to name: it gives no warning."""
     from . import settings
+
+    day = today or settings.today()
+    return [*_statement_review(day), *_holidays_unlisted(day)]
+
+
+def _statement_review(today: dt.date) -> list[Finding]:
     from .publish.info import FILE_NAME, load_public_info, statement_review_due
     from .yaml_lines import key_lines
 
     path = reference_dir() / FILE_NAME
     try:
-        due = statement_review_due(load_public_info(path), today or settings.today())
+        due = statement_review_due(load_public_info(path), today)
         line = key_lines(path.read_text(encoding="utf-8")).get(("accessibility", "reviewed")) if due else None
     except (PccDashError, OSError, UnicodeDecodeError, ValueError):
         return []
     return [Finding(path, due, line)] if due else []
+
+
+def _holidays_unlisted(today: dt.date) -> list[Finding]:
+    """The return calendar's own sentence when the return of the month in progress is due in a year after the last
+    bank holiday it lists (its due date then counted as if that year had none), at its bank_holidays line."""
+    from .return_calendar import FILE_NAME, load_calendar
+    from .yaml_lines import key_lines
+
+    path = reference_dir() / FILE_NAME
+    try:
+        said = load_calendar(path).holidays_unlisted([today.replace(day=1)])
+        line = key_lines(path.read_text(encoding="utf-8")).get(("bank_holidays",)) if said else None
+    except (PccDashError, OSError, UnicodeDecodeError, ValueError):
+        return []
+    return [Finding(path, said, line)] if said else []
 
 
 def _run(path: Path, loader: Callable[[], object]) -> Finding:

@@ -214,6 +214,8 @@ def test_an_accessibility_statement_not_reviewed_for_over_a_year_is_warned_of_wi
     info = ref / "public_info.yaml"
     info.write_text(info.read_text(encoding="utf-8").replace("  reviewed: 2026-12-02", "  reviewed: 2027-02-28"),
                     encoding="utf-8")
+    calendar = ref / "return_calendar.yaml"  # 2028's bank holidays listed: the calendar wants nothing doing
+    calendar.write_text(calendar.read_text(encoding="utf-8") + "  - 2028-01-03\n  - 2028-05-01\n", encoding="utf-8")
     monkeypatch.setenv("PCCDASH_TODAY", "2028-02-29")  # a year to the day (29 February is no later day of 2027)
     result = run_cli("check")
     assert result.exit_code == 0 and "Warning" not in result.stderr
@@ -230,4 +232,25 @@ def test_an_accessibility_statement_not_reviewed_for_over_a_year_is_warned_of_wi
     # a statement reviewed since is not warned of
     info.write_text(info.read_text(encoding="utf-8").replace("  reviewed: 2027-02-28", "  reviewed: 2028-02-20"),
                     encoding="utf-8")
+    assert "Warning" not in run_cli("check").stderr
+
+
+def test_a_return_calendar_whose_bank_holidays_run_out_is_warned_of_without_failing(ref, run_cli, monkeypatch):
+    """Regression: two years after the sample, in April 2028, `pccdash calendar` said that return_calendar.yaml lists
+    bank holidays only up to December 2027, so 2028's due dates are counted as if there were none (a return sent on
+    time can be called overdue), while `pccdash check` said every reference file was correct and warned of nothing.
+    It now warns, at the file's bank_holidays line, once the month in progress's return falls due in a year after
+    the last bank holiday listed; it still passes."""
+    calendar = ref / "return_calendar.yaml"
+    monkeypatch.setenv("PCCDASH_TODAY", "2027-11-20")  # November's return is due in December 2027: listed
+    result = run_cli("check")
+    assert result.exit_code == 0 and "Warning" not in result.stderr, result.stderr
+    monkeypatch.setenv("PCCDASH_TODAY", "2027-12-02")  # December's is due in January 2028: none listed
+    result = run_cli("check")
+    assert result.exit_code == 0 and "reference files and contracts are correct; 1 warning above." in result.output
+    said = " ".join(result.stderr.split())
+    assert f'Warning: "{calendar}", line {line_of(calendar, "bank_holidays:")}:' in said, said
+    assert "lists bank holidays only up to 28 December 2027" in said and "returns due in 2028" in said
+    assert "Add 2028's bank holidays to its bank_holidays list." in said and "Problem" not in said
+    calendar.write_text(calendar.read_text(encoding="utf-8") + "  - 2028-01-03\n", encoding="utf-8")
     assert "Warning" not in run_cli("check").stderr
