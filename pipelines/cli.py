@@ -3174,7 +3174,9 @@ def release_(kind, item_id, db, public_text, as_user):
 
     actor = cli_actor(as_user)
     with connect(db, create=False) as con:
-        form = release_form_defaults(con, kind, item_id)
+        given = bool(public_text and public_text.strip())
+        # the recorded text's hidden figures only when it is the one published: the next publication's own work
+        form = release_form_defaults(con, kind, item_id, quoted_hidden=not given)
         release_id = release(con, actor, kind, item_id, public_text=public_text)
         # the text given in place of the recorded one is what is published: it is the one checked, read as the public
         # reads it, beside the rest of its record (an answer's question may name the figure's area and measure) and
@@ -3182,8 +3184,7 @@ def release_(kind, item_id, db, public_text, as_user):
         published = {**form.record, EDITABLE[kind]: public_text}
         warning = (text_warnings(con, counted_text(published), days=said_on(published),
                                  context=record_text(published), who=who_text(published))
-                   if public_text and public_text.strip()
-                   else form.warning)
+                   if given else form.warning)
     if warning:
         click.secho(f"Note: {warning}", fg="yellow", err=True)
     what = f"the withdrawal of question {form.item_id}" if kind == "withdrawal" else f"{kind} {form.item_id}"
