@@ -905,3 +905,17 @@ def test_a_meeting_with_only_decisions_or_a_meeting_called_off_to_carry_has_some
     assert not Loop(day, None, decisions=[object()]).empty
     assert not Loop(day, None, cancelled_since=[object()]).empty
     assert not Loop(day, None, closed_since=[object()]).empty
+
+
+def test_the_section_s_counts_name_the_questions_still_open_before_the_decisions_as_its_tables_come():
+    """The line that counts what the section holds follows its tables: the questions still open from earlier
+    meetings are listed before the decisions, and counted before them."""
+    from types import SimpleNamespace
+
+    from pipelines.accountability.loop import Loop
+    from pipelines.briefing.loop_section import counts
+
+    open_q = SimpleNamespace(question=SimpleNamespace(withdrawn_before=lambda day: False))
+    line = counts(Loop(dt.date(2026, 3, 19), None, still_open=[open_q], decisions=[SimpleNamespace(decision_id=1)]),
+                  {})
+    assert line.index("1 question still open from earlier meetings") < line.index("1 decision since"), line

@@ -244,7 +244,7 @@ def _decisions_split(loop: Loop) -> tuple[list[Decision], list[Decision]]:
 
 def counts(loop: Loop, held: dict[int, Meeting]) -> str:
     """"2 actions overdue, 1 open; 3 questions asked last time (1 withdrawn since), 1 still awaiting an answer" (and
-    what else there is: decisions, questions still open from earlier, actions closed and reopened since). A count of
+    what else there is: questions still open from earlier, decisions, actions closed and reopened since). A count of
     none is said in words: "No action is open or overdue; no question was asked at the last meeting"."""
     parts = [_actions_said(len(loop.overdue_actions), len(loop.open_actions))]
     if loop.previous is not None:
@@ -261,11 +261,12 @@ def counts(loop: Loop, held: dict[int, Meeting]) -> str:
                          + f", {waiting or 'none'} still awaiting an answer")
     if loop.answered_last_time:
         parts.append(f"{counted(len(loop.answered_last_time), 'question')} from earlier meetings answered last time")
+    # in the order the section's tables come: the questions, then the decisions
+    if loop.still_open:
+        parts.append(f"{counted(len(loop.still_open), 'question')} still open from earlier meetings")
     since, again = _decisions_split(loop)
     if since:
         parts.append(f"{counted(len(since), 'decision')} since")
-    if loop.still_open:
-        parts.append(f"{counted(len(loop.still_open), 'question')} still open from earlier meetings")
     if loop.closed_since:
         parts.append(f"{counted(len(loop.closed_since), 'action')} closed since")
     if loop.reopened_since:
