@@ -642,6 +642,18 @@ def test_meetings_show_says_a_meeting_held_had_no_questions_and_one_to_come_has_
     assert "No questions put at it yet.\n" in out and "No actions agreed at it yet.\n" in out
 
 
+def _a_board_held_and_one_to_come(con):
+    """A Board held on 29 October 2026 and one on 17 December 2026, to come; at the first, a question left waiting
+    and one answered there: the two meetings and the two questions' numbers (waiting, answered)."""
+    held = acc.add_meeting(con, PCC, held_on="2026-10-29")
+    to_come = acc.add_meeting(con, PCC, held_on="2026-12-17")
+    waiting = acc.ask(con, PCC, held.meeting_id, "Why did charges fall in Rotherham?")
+    settled = acc.ask(con, PCC, held.meeting_id, "How many hubs are open?")
+    acc.record_answer(con, PCC, settled, body="Four.", answered_by="ACC Jones", answered_on="2026-10-29",
+                      meeting_id=held.meeting_id)
+    return held, to_come, waiting, settled
+
+
 def test_meetings_show_of_a_meeting_to_come_gives_what_its_pack_carries_to_it(wh, run_cli):
     """Regression: "pccdash meetings show" of a Board not yet held said only "No actions agreed at it yet", and
     nothing of the actions agreed earlier that are due by it nor of the questions still open from earlier meetings,
@@ -649,12 +661,7 @@ def test_meetings_show_of_a_meeting_to_come_gives_what_its_pack_carries_to_it(wh
     from pipelines.briefing.loop_section import since_last_meeting
 
     with warehouse.connect(wh, create=False) as con:
-        held = acc.add_meeting(con, PCC, held_on="2026-10-29")
-        to_come = acc.add_meeting(con, PCC, held_on="2026-12-17")
-        open_q = acc.ask(con, PCC, held.meeting_id, "Why did charges fall in Rotherham?")
-        settled = acc.ask(con, PCC, held.meeting_id, "How many hubs are open?")
-        acc.record_answer(con, PCC, settled, body="Four.", answered_by="ACC Jones", answered_on="2026-10-29",
-                          meeting_id=held.meeting_id)
+        held, to_come, open_q, settled = _a_board_held_and_one_to_come(con)
         acc.decide(con, PCC, meeting_id=held.meeting_id, question_id=settled, decision="assured",
                    rationale="Four hubs.", evidence=[("answer", "ACC Jones")])
         due = acc.add_action(con, PCC, meeting_id=held.meeting_id, body="Report on charges", owner="ACC Jones",
@@ -691,12 +698,7 @@ def test_meetings_show_of_a_meeting_to_come_gives_the_decisions_due_to_be_looked
     from pipelines.briefing.loop_section import since_last_meeting
 
     with warehouse.connect(wh, create=False) as con:
-        held = acc.add_meeting(con, PCC, held_on="2026-10-29")
-        to_come = acc.add_meeting(con, PCC, held_on="2026-12-17")
-        waiting = acc.ask(con, PCC, held.meeting_id, "Why did charges fall in Rotherham?")
-        settled = acc.ask(con, PCC, held.meeting_id, "How many hubs are open?")
-        acc.record_answer(con, PCC, settled, body="Four.", answered_by="ACC Jones", answered_on="2026-10-29",
-                          meeting_id=held.meeting_id)
+        held, to_come, waiting, settled = _a_board_held_and_one_to_come(con)
         on_settled = acc.decide(con, PCC, meeting_id=held.meeting_id, question_id=settled, decision="partly_assured",
                                 rationale="Four hubs; a fifth is planned", evidence=[("answer", "ACC Jones")],
                                 follow_up="2026-12-17")
