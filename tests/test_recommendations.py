@@ -462,3 +462,25 @@ def test_the_analyst_gives_a_recommendation_its_due_date_on_the_page(monkeypatch
     assert [t.value for t in at.toast] == ["NA2 is due by 31 December 2026."]
     with duckdb.connect(str(db), read_only=True) as con:
         assert register.due_dates(con) == {"NA2": dt.date(2026, 12, 31)}
+
+
+def test_the_page_lists_a_recommendation_overdue_the_day_after_it_was_due_without_anything_loaded(
+        monkeypatch, sample_db, tmp_path):
+    """Regression: the register's table was kept as worked out on the day it was first shown, so a recommendation
+    due yesterday was not listed overdue, while the text under it said it was, until some table changed."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-09-30")
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db, create=False) as con:
+        register.set_due(con, ANALYST, "NA2", due_on="2026-09-30")
+
+    def due_by(at) -> str:
+        table = at.dataframe[0].value
+        return table.loc[table["Recommendation"] == "NA2", "Due by"].item()
+
+    at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
+    assert not at.exception
+    assert due_by(at) == "30 September 2026"
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-10-01")
+    at.run()
+    assert not at.exception
+    assert due_by(at) == "30 September 2026 (overdue)"

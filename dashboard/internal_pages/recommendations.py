@@ -63,7 +63,7 @@ lag = data.call(register.public_lag_words, _also=tuple(r.id for r in reg.recomme
 if lag:
     st.info("\n".join(f"- **{ui.md_escape(rid)}**: {ui.md_escape(words)}." for rid, words in lag.items()),
             icon=":material/public:")
-rows = data.with_analytics(register.register_rows, month=month)
+rows = data.with_analytics(register.register_rows, month=month, today=today)  # kept for today: overdue tomorrow
 st.header(f"The register ({len(reg.recommendations)})")
 if month:
     st.caption(f"Measures now: the force's figures for {ui.month_words(month)}.")

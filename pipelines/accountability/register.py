@@ -554,11 +554,13 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def register_rows(con: duckdb.DuckDBPyConnection, analytics, month: object = None) -> list[dict]:
+def register_rows(con: duckdb.DuckDBPyConnection, analytics, month: object = None,
+                  today: dt.date | None = None) -> list[dict]:
     """The register as the page and the command show it: a row per recommendation with its source, number,
-    title, owner, current status, the day it is due by (overdue when past and not yet done), when and by whom last
-    judged, and its measures' force status now."""
-    now, due, today = current(con), due_dates(con), settings.today()
+    title, owner, current status, the day it is due by (overdue when past `today`, by default today, and not yet
+    done), when and by whom last judged, and its measures' force status now. The page gives `today`, so that the
+    rows it keeps are kept for that day only."""
+    now, due, today = current(con), due_dates(con), today or settings.today()
     rows = []
     for rec in load_register().recommendations:
         entry = now.get(rec.id)
