@@ -484,3 +484,17 @@ def test_the_page_lists_a_recommendation_overdue_the_day_after_it_was_due_withou
     at.run()
     assert not at.exception
     assert due_by(at) == "30 September 2026 (overdue)"
+
+
+def test_the_page_shows_a_recommendation_due_further_ahead_than_its_date_box_offers(monkeypatch, sample_db, tmp_path):
+    """Regression: a due date given on the command line more than 20 years ahead (or, once the register's report
+    date was corrected, before it) stopped the recommendation's page with an error about the date box's range."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-09-30")
+    db = copy_warehouse(sample_db, tmp_path)
+    with warehouse.connect(db, create=False) as con:
+        register.set_due(con, ANALYST, "NA2", due_on="2099-09-30")
+    at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
+    at.selectbox(key="rec_chosen").set_value("NA2").run()
+    assert not at.exception
+    assert at.date_input(key="rec_due").max == dt.date(2099, 9, 30)
+    assert "now 30 September 2099." in texts(at)

@@ -143,8 +143,10 @@ st.caption(f"The day {rec.id} is due to be implemented by (a report's timescale,
            + " It is listed as overdue, here and in the pack, once that day has passed while it is not yet implemented "
              "or closed.")
 with ui.form("rec_due_form"):
+    # the range holds the day given now, which the command line may have given beyond it
+    earliest, latest = rec.source.published_from, today + dt.timedelta(days=20 * 366)
     due_day = st.date_input("Due by", value=due_now, format="DD/MM/YYYY", key="rec_due",
-                            min_value=rec.source.published_from, max_value=today + dt.timedelta(days=20 * 366))
+                            min_value=min(earliest, due_now or earliest), max_value=max(latest, due_now or latest))
     if st.form_submit_button("Save the due date", disabled=not user.may("record")):
         ui.act(register.set_due, user.claims, rec.id, due_on=due_day,
                done=lambda day: f"{rec.id} is due by {long_date(day.isoformat())}.", clear=("rec_due",))
