@@ -456,7 +456,7 @@ def test_the_analyst_gives_a_recommendation_its_due_date_on_the_page(monkeypatch
     db = copy_warehouse(sample_db, tmp_path)
     at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
     at.selectbox(key="rec_chosen").set_value("NA2").run()
-    at.date_input(key="rec_due").set_value(dt.date(2026, 12, 31))
+    at.date_input(key="rec_due_NA2").set_value(dt.date(2026, 12, 31))
     at.button(key="FormSubmitter:rec_due_form-Save the due date").click().run()
     assert not at.exception and not at.error
     assert [t.value for t in at.toast] == ["NA2 is due by 31 December 2026."]
@@ -496,5 +496,28 @@ def test_the_page_shows_a_recommendation_due_further_ahead_than_its_date_box_off
     at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
     at.selectbox(key="rec_chosen").set_value("NA2").run()
     assert not at.exception
-    assert at.date_input(key="rec_due").max == dt.date(2099, 9, 30)
+    assert at.date_input(key="rec_due_NA2").max == dt.date(2099, 9, 30)
     assert "now 30 September 2099." in texts(at)
+
+
+def test_the_due_date_box_shows_the_day_of_the_recommendation_chosen(monkeypatch, sample_db, tmp_path):
+    """Regression: the date box kept the day of the recommendation shown first when another was chosen, so saving
+    gave the second one the first one's due date."""
+    monkeypatch.setenv("PCCDASH_TODAY", "2026-11-21")
+    db = copy_warehouse(sample_db, tmp_path)
+    first = register.load_register().recommendations[0].id
+    with warehouse.connect(db, create=False) as con:
+        register.set_due(con, ANALYST, first, due_on="2026-12-31")
+        register.set_due(con, ANALYST, "NA4", due_on="2027-03-31")
+    at = internal(monkeypatch, db, "internal_pages/recommendations.py", ANALYST)
+    assert at.selectbox(key="rec_chosen").value == first
+    assert at.get("date_input")[0].value == dt.date(2026, 12, 31)
+    at.selectbox(key="rec_chosen").set_value("NA2").run()
+    assert at.get("date_input")[0].value is None
+    at.selectbox(key="rec_chosen").set_value("NA4").run()
+    assert at.get("date_input")[0].value == dt.date(2027, 3, 31)
+    at.get("date_input")[0].set_value(dt.date(2027, 6, 30))
+    at.button(key="FormSubmitter:rec_due_form-Save the due date").click().run()
+    assert not at.exception and not at.error
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert register.due_dates(con) == {first: dt.date(2026, 12, 31), "NA4": dt.date(2027, 6, 30)}

@@ -145,11 +145,12 @@ st.caption(f"The day {rec.id} is due to be implemented by (a report's timescale,
 with ui.form("rec_due_form"):
     # the range holds the day given now, which the command line may have given beyond it
     earliest, latest = rec.source.published_from, today + dt.timedelta(days=20 * 366)
-    due_day = st.date_input("Due by", value=due_now, format="DD/MM/YYYY", key="rec_due",
+    # a box of its own for each recommendation: one shared kept the day of the one shown first, to be saved for another
+    due_day = st.date_input("Due by", value=due_now, format="DD/MM/YYYY", key=f"rec_due_{rec.id}",
                             min_value=min(earliest, due_now or earliest), max_value=max(latest, due_now or latest))
     if st.form_submit_button("Save the due date", disabled=not user.may("record")):
         ui.act(register.set_due, user.claims, rec.id, due_on=due_day,
-               done=lambda day: f"{rec.id} is due by {long_date(day.isoformat())}.", clear=("rec_due",))
+               done=lambda day: f"{rec.id} is due by {long_date(day.isoformat())}.", clear=(f"rec_due_{rec.id}",))
 
 st.header("Record a status")
 with ui.form("rec_status_form"):
