@@ -496,6 +496,49 @@ def test_a_figure_the_publication_hides_is_pointed_out_in_a_text_before_approvin
         assert "21 (CSE arrests for Doncaster" in hidden_number_warnings(con, "21 arrests in 21 weeks")
 
 
+def test_the_figures_a_text_may_not_quote_are_kept_beside_the_warehouse_for_the_next_text_checked(
+        db, tmp_path, monkeypatch):
+    """The next publication's disclosure control, worked out to check a text, is kept beside the warehouse: the next
+    command checking a text against the same figures reads it and warns as it would have, one after the figures
+    change works it out again, and a publication always works out and audits its own. Regression: each "pccdash
+    release" worked it all out again, 17 s on two years of publications."""
+    from pipelines.publish import snapshot
+
+    monkeypatch.setenv("PCCDASH_PUBLISHED_DIR", str(tmp_path / "published"))
+    monkeypatch.setattr(snapshot, "_PROTECTED", {})  # nothing another test worked out in this process
+    worked_out, work = [], snapshot._protect
+    monkeypatch.setattr(snapshot, "_protect", lambda *a, **k: worked_out.append(1) or work(*a, **k))
+    text = HEADER + "".join(f"2015-07,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (3, 21, 31, 41), strict=True))
+    said = "CSE arrests in Doncaster were 21 in July 2015."
+    with warehouse.connect(db) as con:
+        assert ingest(con, [write_csv(tmp_path / "r.csv", text)]).ok
+        approve(con, ["2015-07"], PCC)
+        hidden, small = snapshot.figures_a_text_may_not_quote(con)
+        warned = hidden_number_warnings(con, said)
+        assert len(worked_out) == 1 and "21 (CSE arrests for Doncaster in July 2015)" in warned, warned
+        assert list(snapshot.kept_protections(db).glob("*.pickle"))
+        snapshot._PROTECTED.clear()  # as the next command finds it: nothing worked out in this process
+        kept = snapshot.figures_a_text_may_not_quote(con)
+        pd.testing.assert_frame_equal(kept[0], hidden)
+        pd.testing.assert_frame_equal(kept[1], small)
+        snapshot._PROTECTED.clear()
+        assert hidden_number_warnings(con, said) == warned and len(worked_out) == 1
+        # a publication works out its own protection, and audits it, whatever was read from beside the warehouse
+        preview = preview_publication(con)
+        assert len(worked_out) == 2 and preview.audit is not None and preview.audit.passed
+        publish(con, PCC)
+        # the figures revised: what is kept is for figures that no longer stand, and is not read
+        revised = HEADER + "".join(f"2015-07,{d},cse_arrests,{v}\n" for d, v in zip(DISTRICTS, (4, 22, 31, 41),
+                                                                                     strict=True))
+        assert ingest(con, [write_csv(tmp_path / "r2.csv", revised)]).ok
+        approve(con, ["2015-07"], PCC)
+        snapshot._PROTECTED.clear()
+        count = len(worked_out)
+        warned = hidden_number_warnings(con, "CSE arrests in Doncaster were 22 in July 2015.")
+        assert len(worked_out) == count + 1 and "22 (CSE arrests for Doncaster in July 2015)" in warned, warned
+        assert hidden_number_warnings(con, said) is None
+
+
 def test_a_number_in_a_recommendations_own_title_is_not_pointed_out_and_one_in_its_status_is(
         db, tmp_path, monkeypatch, ref, run_cli):
     """Regression: "pccdash release recommendation N" of "Recommendation 3 of the 2024 inspection" said its title

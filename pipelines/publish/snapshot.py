@@ -19,7 +19,9 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import re
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Collection, Mapping
@@ -641,7 +643,7 @@ class Protected:
 def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
                      breakdowns: pd.DataFrame | None = None,
                      snapshots: list[tuple[pd.DataFrame, ...]] | None = None, *,
-                     suppress_zero: bool | None = None) -> Protected:
+                     suppress_zero: bool | None = None, kept: Path | None = None) -> Protected:
     """Every published cell of every measure after disclosure control, audited.
 
     Months, financial quarters, financial years and the 12 months to the latest month (with every 12 months
@@ -653,7 +655,9 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
     and so does a year's breakdown shown before one of its categories was corrected.
     Percentages are hidden where a count they are built from is. The audit then works
     out, independently, every hidden cell's range from everything public. `suppress_zero` stands in for the setting
-    (what hiding zeros too would make of the figures).
+    (what hiding zeros too would make of the figures). `kept`: the folder beside the warehouse where an answer is
+    kept for the next command that checks a text (`kept_protections`), read and written; a publication gives none,
+    and never takes up an answer read from it.
     """
     cat, f = catalogue(), force()
     threshold = settings.get_int("suppression_threshold")
@@ -677,7 +681,12 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
     if key in _PROTECTED:
         cells, result, parts, hidden = _PROTECTED[key]
         return Protected(cells.copy(), result, parts.copy(), hidden.copy())
+    # an answer read from beside the warehouse is not kept in memory, where a publication would take it up
+    if kept is not None and (found := _kept_answer(kept, key)) is not None:
+        return Protected(*found)
     done = _protect(figures, earlier, cat, f, threshold, suppress_zero, marker, protection, breakdowns, snapshots)
+    if kept is not None:
+        _keep_answer(kept, key, (done.cells, done.audit, done.breakdowns, done.hidden))
     # four answers kept: those the publication after a preview needs (with the months the disclosure check holds
     # back, the preview asks with them, as if nothing were published before, without them, and with zeros hidden)
     while len(_PROTECTED) >= 4:
@@ -687,6 +696,67 @@ def protected_tables(figures: pd.DataFrame, earlier: pd.DataFrame | None = None,
 
 
 _PROTECTED: dict[str, tuple[pd.DataFrame, lp_audit.AuditResult | None, pd.DataFrame, pd.DataFrame]] = {}
+# answers of `protected_tables` kept beside the warehouse, the newest first
+_KEPT_ANSWERS = 8
+
+
+def kept_protections(db: Path) -> Path:
+    """The folder beside the warehouse at `db` (WAREHOUSE.protections) where the disclosure control of the next
+    publication is kept for the next command that checks a text against it (`figures_a_text_may_not_quote`): each
+    answer by everything it is worked out from, so one is read only for the same figures, earlier snapshots,
+    settings, reference files and code. Deleting it loses nothing but time."""
+    return db.with_name(f"{db.stem}.protections")
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """What an answer of `protected_tables` depends on beyond its arguments and settings: pccdash's code and the
+    libraries it works the protection out with. A kept answer is never read by another version of either."""
+    import numpy
+    import scipy
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(repr((sys.version, pd.__version__, numpy.__version__, scipy.__version__,
+                                  duckdb.__version__)).encode("utf-8"))
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _kept_file(kept: Path, key: str) -> Path:
+    return kept / f"{hashlib.sha256(f'{key} {_code_stamp()}'.encode()).hexdigest()}.pickle"
+
+
+def _kept_answer(kept: Path, key: str) -> tuple | None:
+    """The answer kept for `key` in `kept`, or None when there is none that can be read (it is worked out again)."""
+    try:
+        with _kept_file(kept, key).open("rb") as file:
+            found = pickle.load(file)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return found if isinstance(found, tuple) and len(found) == 4 else None
+
+
+def _keep_answer(kept: Path, key: str, answer: tuple) -> None:
+    """Keep `answer` for `key` in `kept`, written whole or not at all, with the newest few others; a folder that
+    cannot be written to (a warehouse read from a copy) keeps nothing, and the next command works it out again.
+    Written only by pccdash, beside the warehouse and as private as it (the true values of hidden counts)."""
+    part = None
+    try:
+        kept.mkdir(mode=0o700, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=kept, prefix=".", suffix=".part", delete=False) as file:
+            part = Path(file.name)
+            pickle.dump(answer, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(part, _kept_file(kept, key))
+        part = None
+        answers = sorted(kept.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in answers[_KEPT_ANSWERS:]:
+            old.unlink(missing_ok=True)
+    except OSError as e:
+        log.info("the next publication's disclosure control could not be kept beside the warehouse: %s", e)
+    finally:
+        if part is not None:
+            part.unlink(missing_ok=True)
 
 
 def _zeros_hidden() -> bool:
@@ -1409,12 +1479,13 @@ class _Earlier:
 
 def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str],
                       withheld: Collection[str] = (), *, suppress_zero: bool | None = None,
-                      earlier: _Earlier | None = None) -> tuple[dict, dict, list[str], Protected]:
+                      earlier: _Earlier | None = None, kept: Path | None = None
+                      ) -> tuple[dict, dict, list[str], Protected]:
     """What the next publication into `folder` would be made of: the approved months' open blocking flags, those
     held back, the months it carries ("YYYY-MM") and its cells after disclosure control. `withheld`: approved months
     ("YYYY-MM") the public does not read yet that are left out too (`_publication`: the disclosure check's);
     `suppress_zero`: as `protected_tables`; `earlier`: what earlier publications in `folder` made public, when
-    another build of the same publication has read it already."""
+    another build of the same publication has read it already; `kept`: as `protected_tables`."""
     # a blocking flag stops a month as it stops its approval: one the public does not read yet is held back, and
     # one it reads stays as it is (taking it away would be a withdrawal, which is the Commissioner's to decide)
     flagged = {f"{p:%Y-%m}": flags for p in _approved(con)["period"] if (flags := open_blocking_flags(con, p))}
@@ -1429,11 +1500,11 @@ def _next_publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: 
     earlier = earlier if earlier is not None else _Earlier(con, folder)
     protected = protected_tables(figures[~figures["period"].isin(left_out)], earlier.public,
                                  published_breakdowns.approved_breakdowns(con, held=sorted(left_out)),
-                                 earlier.snapshots, suppress_zero=suppress_zero)
+                                 earlier.snapshots, suppress_zero=suppress_zero, kept=kept)
     return flagged, held, months, protected
 
 
-def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str]
+def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[str], *, kept: Path | None = None
                  ) -> tuple[dict, dict, dict[str, str], list[str], Protected, dict[str, str]]:
     """`_next_publication`, with the months the disclosure check holds back: when a hidden figure could be worked
     out and every such figure's period takes in a month this publication adds that is published after months that
@@ -1441,9 +1512,9 @@ def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[
     suppression now can take those back), the publication is worked out again without those months. If the audit
     then passes, they are held back ("YYYY-MM" -> why, in words: the third item); otherwise nothing is held back and
     the audit's failure stands. Returns (flagged, held, withheld, months, protected, and for each month withheld,
-    what it would let be worked out: `_withheld_figures`)."""
+    what it would let be worked out: `_withheld_figures`). `kept`: as `protected_tables`."""
     earlier = _Earlier(con, folder)  # read once, for each build below
-    flagged, held, months, protected = _next_publication(con, folder, old_months, earlier=earlier)
+    flagged, held, months, protected = _next_publication(con, folder, old_months, earlier=earlier, kept=kept)
     audited = protected.audit
     if audited is None or audited.passed:
         return flagged, held, {}, months, protected, {}
@@ -1451,20 +1522,20 @@ def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[
     # suppression's to put right, and is refused as one
     added = [m for m in months if m not in set(old_months) and any(old > m for old in old_months)]
     blamed = _months_giving_away(audited, added)
-    if not blamed and old_months and _earlier_publications_take_part(con, audited, old_months):
+    if not blamed and old_months and _earlier_publications_take_part(con, audited, old_months, kept):
         # a month published in order can do it too: a quarter's months hidden, their sum given by the 12 months
         # published before, and the quarter's last month a zero (always shown) give the quarter away
         blamed = _months_giving_away(audited, [m for m in months if m not in set(old_months)])
     if not blamed:
         return flagged, held, {}, months, protected, {}
-    again = _next_publication(con, folder, old_months, withheld=blamed, earlier=earlier)
+    again = _next_publication(con, folder, old_months, withheld=blamed, earlier=earlier, kept=kept)
     if again[3].audit is not None and not again[3].audit.passed:
         return flagged, held, {}, months, protected, {}
     # nothing the suppression may hide can protect those figures, and what earlier publications showed stays public:
     # as its figures stand, no later publication can publish the month. Say what would (hiding zeros, when it would)
     hiding_zeros = None
     if not _zeros_hidden():
-        audit_so = _next_publication(con, folder, old_months, suppress_zero=True, earlier=earlier)[3].audit
+        audit_so = _next_publication(con, folder, old_months, suppress_zero=True, earlier=earlier, kept=kept)[3].audit
         hiding_zeros = audit_so is not None and audit_so.passed
     shown = _zeros_taking_part(con, blamed)
     reasons = {m: _withheld_reason(m, keys, protected.hidden, shown.get(m, []), hiding_zeros)
@@ -1474,12 +1545,12 @@ def _publication(con: duckdb.DuckDBPyConnection, folder: Path, old_months: list[
 
 
 def _earlier_publications_take_part(con: duckdb.DuckDBPyConnection, audited: lp_audit.AuditResult,
-                                     old_months: list[str]) -> bool:
+                                     old_months: list[str], kept: Path | None = None) -> bool:
     """Whether what earlier publications made public takes part in the figures `audited` finds could be worked out:
     the same approved months, protected as if nothing had been published before, leave none of them narrow. A
     failure they play no part in is the suppression's own."""
     with tempfile.TemporaryDirectory() as nothing_published:
-        alone = _next_publication(con, Path(nothing_published), [])[3].audit
+        alone = _next_publication(con, Path(nothing_published), [], kept=kept)[3].audit
     return alone is not None and not set(audited.narrow) & set(alone.narrow)
 
 
@@ -1493,9 +1564,13 @@ def figures_a_text_may_not_quote(con: duckdb.DuckDBPyConnection, folder: Path | 
     """What a text approved for publication may not tie a number to, as `preview_publication` works it out: every
     count the next publication would hide (none when no month is approved), and the small counts of the months it
     does not carry (`_unpublished_small_counts`: a month loaded and not yet approved, or held back), hidden whenever
-    their month is published; both `HIDDEN_COLUMNS`, with their true values (for the office only)."""
+    their month is published; both `HIDDEN_COLUMNS`, with their true values (for the office only). The disclosure
+    control worked out is kept beside the warehouse (`kept_protections`), so that the next text checked against the
+    same figures takes a moment; a publication works its own out afresh, and audits it."""
     folder = Path(folder) if folder else published_dir()
-    *_, months, protected, _ = _publication(con, folder, _months_in(current_snapshot(folder)))
+    db = filestore.of_connection(con)
+    *_, months, protected, _ = _publication(con, folder, _months_in(current_snapshot(folder)),
+                                            kept=None if db is None else kept_protections(db))
     return protected.hidden, _unpublished_small_counts(con, months)
 
 
